@@ -1,0 +1,9 @@
+"""Adapters: each model the harness can run, behind one interface (``core.adapter.Adapter``).
+
+``ADAPTERS`` is the only list of adapter names: "name" -> "module:Class".
+Modules are imported only when their adapter is used; none imports a
+framework at module level.
+"""
+
+ADAPTERS: dict[str, str] = {
+}

@@ -1,0 +1,1 @@
+"""Corpora (sources), manifests and dataset builds."""
