@@ -6,4 +6,7 @@ framework at module level.
 """
 
 ADAPTERS: dict[str, str] = {
+    "identity": "adapters.baselines.identity:Identity",
+    "wiener": "adapters.baselines.wiener:Wiener",
+    "bandext": "adapters.baselines.bandwidth:BandExtension",
 }

@@ -34,7 +34,7 @@ class Adapter(abc.ABC):
     ``environments/``), ``sample_rate`` (native rate; the context resamples
     in and out), ``tasks`` (e.g. ``("denoise", "codec")``), ``trainable`` and
     ``configs`` (at least ``"default"`` and ``"tiny"``; tiny = minutes on a
-    2-core CPU).
+    2-core CPU). ``sample_rate = 0`` means the adapter works at any rate.
     """
 
     name: ClassVar[str]
@@ -135,7 +135,7 @@ class JobContext:
     # -- audio ---------------------------------------------------------------
     def _load(self, item: ManifestItem, which: str, rate: int | None) -> np.ndarray:
         x, sr = read_audio(self.dataset_dir / getattr(item, which))
-        rate = rate or self.adapter.sample_rate
+        rate = rate or self.adapter.sample_rate or sr
         if sr != rate:
             from core.datasets.convert import resample
 
@@ -155,7 +155,7 @@ class JobContext:
 
     def write_output(self, item: ManifestItem, y: np.ndarray, rate: int | None = None) -> Path:
         """Write a restored signal: resampled to the dataset rate, cut/padded to the input length."""
-        rate = rate or self.adapter.sample_rate
+        rate = rate or self.adapter.sample_rate or item.sample_rate
         y = np.asarray(y, dtype=np.float32).reshape(-1)
         if rate != item.sample_rate:
             from core.datasets.convert import resample

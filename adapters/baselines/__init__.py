@@ -1,0 +1,1 @@
+"""Classical baselines with no framework: identity, a Wiener denoiser, a bandwidth extender."""

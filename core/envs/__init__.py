@@ -1,0 +1,1 @@
+"""Environments (``environments/<name>/``) and the backends that run jobs in them."""
