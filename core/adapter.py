@@ -42,14 +42,17 @@ class Adapter(abc.ABC):
     sample_rate: ClassVar[int]
     tasks: ClassVar[tuple[str, ...]]
     trainable: ClassVar[bool] = True
+    # host_side: the adapter runs in the harness's interpreter and starts commands in its
+    # environment with ctx.env_exec (for code that cannot import core, e.g. Python 2.7).
+    host_side: ClassVar[bool] = False
     configs: ClassVar[dict[str, dict]] = {"default": {}, "tiny": {}}
 
-    def train(self, job: Job, ctx: "JobContext") -> None:
+    def train(self, job: Job, ctx: JobContext) -> None:
         """Train on ``job.split`` (and "valid"), writing a checkpoint into ``job.checkpoint``."""
         raise ArhError(f"adapter {self.name!r} is not trainable")
 
     @abc.abstractmethod
-    def restore(self, job: Job, ctx: "JobContext") -> None:
+    def restore(self, job: Job, ctx: JobContext) -> None:
         """Write one output per item of ``ctx.items()`` with ``ctx.write_output``.
 
         Items whose output already exists (``ctx.pending()`` skips them) are
@@ -116,6 +119,24 @@ class JobContext:
         self._log_file = self.run_dir / "logs" / f"{job.action}.log"
         self._log_file.parent.mkdir(parents=True, exist_ok=True)
         self.resampled: list[str] = []  # notes on resampling, stored in the status file
+        self._env = None  # (backend, environment, variant, base request) for host-side adapters
+
+    def attach_environment(self, backend, env, variant, request) -> None:
+        self._env = (backend, env, variant, request)
+
+    def env_exec(self, argv: list[str], read_only: list[str] = (), read_write: list[str] = (),
+                 network: bool = False, workdir: str | None = None, env: dict | None = None) -> int:
+        """Run ``argv`` in the adapter's environment (``"python"`` first = its interpreter)."""
+        if self._env is None:
+            raise ArhError(f"adapter {self.job.adapter!r} runs commands in its environment, "
+                           "but this job was not started by the runner (use `arh run`)")
+        import dataclasses
+
+        backend, environment, variant, base = self._env
+        req = dataclasses.replace(base, read_only=list(base.read_only) + list(read_only),
+                                  read_write=list(base.read_write) + list(read_write),
+                                  network=network, workdir=workdir, env={**base.env, **(env or {})})
+        return backend.exec(argv, environment, variant, req)
 
     # -- items -------------------------------------------------------------
     def items(self, split: str | None = None) -> list[ManifestItem]:

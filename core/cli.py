@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, target in COMMANDS:
+    for _name, target in COMMANDS:
         module_name, func_name = target.split(":")
         try:
             module = importlib.import_module(module_name)

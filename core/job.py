@@ -61,7 +61,7 @@ class Job:
         return Path(path)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Job":
+    def from_dict(cls, d: dict) -> Job:
         known = set(cls.__dataclass_fields__)
         unknown = sorted(set(d) - known)
         if unknown:
@@ -72,7 +72,7 @@ class Job:
         return cls(**d)
 
     @classmethod
-    def load(cls, path: str | Path) -> "Job":
+    def load(cls, path: str | Path) -> Job:
         try:
             d = json.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as e:

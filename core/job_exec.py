@@ -34,8 +34,13 @@ def _raise_interrupt(signum, frame):  # SIGTERM -> KeyboardInterrupt, so cleanup
     raise KeyboardInterrupt
 
 
-def execute(job: Job, quiet: bool = False) -> int:
-    """Run one job in this interpreter and write its status file; returns the exit code."""
+def execute(job: Job, quiet: bool = False, backend=None, env=None, variant=None, request=None) -> int:
+    """Run one job in this interpreter and write its status file; returns the exit code.
+
+    ``backend``/``env``/``variant``/``request`` are given for host-side adapters
+    (``Adapter.host_side``), which run here and start commands in their
+    environment through ``ctx.env_exec``.
+    """
     from core.adapter import JobContext, load_adapter
 
     status = {"job": job.to_dict(), "state": "running", "started": time.time(), "pid": os.getpid(),
@@ -49,6 +54,8 @@ def execute(job: Job, quiet: bool = False) -> int:
         adapter_cls = load_adapter(job.adapter)
         adapter = adapter_cls()
         ctx = JobContext(job, adapter, quiet=quiet)
+        if backend is not None:
+            ctx.attach_environment(backend, env, variant, request)
     except ArhError as e:
         status.update(state="failed", error=f"bad job: {e}", ended=time.time(), exit_code=EXIT_BAD_JOB)
         write_json(spath, status)

@@ -1,0 +1,1 @@
+"""The core runner: train, restore and score any adapter through a backend."""
