@@ -44,7 +44,7 @@ def execute(job: Job, quiet: bool = False, backend=None, env=None, variant=None,
     from core.adapter import JobContext, load_adapter
 
     status = {"job": job.to_dict(), "state": "running", "started": time.time(), "pid": os.getpid(),
-              "python": platform.python_version(), "host": platform.node()}
+              "python": platform.python_version(), "executable": sys.executable, "host": platform.node()}
     spath = status_path(job)
     write_json(spath, status)
     t0 = time.monotonic()
