@@ -47,9 +47,17 @@ def write_wav(path: str | Path, x: np.ndarray, sr: int, subtype: str = "FLOAT") 
     """Write ``x`` (shape ``(n,)`` or ``(n, ch)``) as WAV atomically.
 
     ``subtype`` is a soundfile subtype: ``FLOAT`` (32-bit float) or ``PCM_16``.
+    Float files are written byte-reproducibly (libsndfile stamps the time into
+    a PEAK chunk, so it is not used for them).
     """
     x = np.asarray(x, dtype=np.float32)
     if not np.isfinite(x).all():
         raise AudioError(path, "refusing to write NaN or Inf samples")
+    if subtype == "FLOAT":
+        from core.datasets.wavfile import float_wav_bytes
+
+        with atomic_path(path) as tmp:
+            tmp.write_bytes(float_wav_bytes(x, sr))
+        return
     with atomic_path(path) as tmp:
         sf.write(str(tmp), x, int(sr), subtype=subtype, format="WAV")

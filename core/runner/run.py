@@ -217,6 +217,7 @@ class Run:
             self.record["checkpoint"] = checkpoint
 
             t = time.monotonic()
+            self._remove_stale_temporaries()
             missing = self._missing_outputs()
             if missing:
                 self._phase("restore", state="running", pending=len(missing))
@@ -245,6 +246,14 @@ class Run:
             self._save()
             raise
 
+    def _remove_stale_temporaries(self) -> None:
+        """Delete temporary files an interrupted attempt left (atomic writes use ``.<name>.*.tmp*``)."""
+        for folder in (self.dir / "outputs", self.dir / "checkpoint"):
+            if folder.exists():
+                for p in folder.rglob(".*.tmp*"):
+                    if p.is_file():
+                        p.unlink()
+
     def _missing_outputs(self) -> list[str]:
         return [i for i in self.test_ids if not (self.dir / "outputs" / f"{i}.wav").exists()]
 
@@ -261,7 +270,7 @@ class Run:
         summary = {"schema_version": RUN_SCHEMA_VERSION, "run_id": self.run_id, "adapter": self.spec.adapter,
                    "dataset": str(self.dataset), "dataset_hash": _dataset_hash(self.dataset_info),
                    "per_role": summarize(records)}
-        summary["metrics"] = compare(summary["per_role"])
+        summary["metrics"] = compare(summary["per_role"], records)
         write_json(self.dir / "summary.json", summary)
         return summary
 

@@ -50,6 +50,6 @@ def run_table_markdown(summary: dict, metrics: list[str] | None = None) -> str:
     for r in metric_rows(summary, metrics):
         rows.append([r["metric"], r.get("unit", ""), "↑" if r.get("higher_is_better") else "↓",
                      _fmt(r.get("degraded")), _fmt(r.get("restored")), _fmt(r.get("difference")),
-                     _fmt(r.get("restored_ci95")), f"{r.get('restored_n', '')}/{r.get('restored_failed', 0)}"])
-    return markdown_table(["metric", "unit", "better", "degraded", "restored", "difference", "±95% CI",
-                           "n/failed"], rows)
+                     _fmt(r.get("difference_ci95")), f"{r.get('restored_n', '')}/{r.get('restored_failed', 0)}"])
+    return markdown_table(["metric", "unit", "better", "degraded", "restored", "difference", "±95% CI (diff)",
+                           "n ok/failed"], rows)
