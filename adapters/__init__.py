@@ -9,4 +9,8 @@ ADAPTERS: dict[str, str] = {
     "identity": "adapters.baselines.identity:Identity",
     "wiener": "adapters.baselines.wiener:Wiener",
     "bandext": "adapters.baselines.bandwidth:BandExtension",
+    "segan-pt": "adapters.segan_pt.adapter:SeganPT",
+    "kim-resnet": "adapters.kim_sr.adapter:KimResNet",
+    "kim-drrn": "adapters.kim_sr.adapter:KimDRRN",
+    "kim-proposed": "adapters.kim_sr.adapter:KimProposed",
 }

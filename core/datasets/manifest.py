@@ -40,7 +40,7 @@ class ManifestItem:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "ManifestItem":
+    def from_dict(cls, d: dict) -> ManifestItem:
         known = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in d.items() if k in known})
 

@@ -21,7 +21,7 @@ def _write_env(root, lock_lines):
     d.mkdir(parents=True)
     (d / "environment.toml").write_text(
         'name = "tinyenv"\ndefault_variant = "cpu"\n[variants.cpu]\npython = "3.11"\n'
-        'framework = { numpy = "%s" }\nlock = "cpu.lock"\n' % metadata.version("numpy"))
+        f'framework = {{ numpy = "{metadata.version("numpy")}" }}\nlock = "cpu.lock"\n')
     (d / "cpu.lock").write_text("\n".join(lock_lines) + "\n")
     return load_environment("tinyenv", root=root)
 
