@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 from core.atomic import write_text
-from core.datasets.build import build_dataset, summary_table
+from core.datasets.build import build_dataset
+from core.datasets.summary import summary_table
 from core.report import markdown_report
 from core.runner.matrix import cell_dir, run_matrix
 from core.runner.run import RunSpec
