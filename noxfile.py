@@ -59,6 +59,41 @@ def demo(session: nox.Session) -> None:
     session.run("python", "benchmarks/demo.py", "--out", out, *session.posargs)
 
 
+def _take_option(args: list[str], name: str) -> tuple[str | None, list[str]]:
+    """Remove ``--name VALUE`` (or ``--name=VALUE``) from ``args``; returns (value, rest)."""
+    rest, value, i = [], None, 0
+    while i < len(args):
+        if args[i] == name and i + 1 < len(args):
+            value, i = args[i + 1], i + 2
+            continue
+        if args[i].startswith(name + "="):
+            value = args[i].split("=", 1)[1]
+        else:
+            rest.append(args[i])
+        i += 1
+    return value, rest
+
+
+@nox.session(name="segan-tf", python=PYTHON, default=False)
+def segan_tf(session: nox.Session) -> None:
+    """Original SEGAN, unmodified: MP3 32 kbps speech, tiny training, restore, score (args go to `arh run`)."""
+    src, args = _take_option(list(session.posargs), "--segan-src")
+    variant, args = _take_option(args, "--variant")
+    env = {"ARH_SEGAN_SRC": os.path.abspath(src)} if src else {}
+    variant = variant or "tf2-compat"
+    install(session, "docker", envs=("segan-tf",) if variant == "tf2-compat" else ())
+    # fail fast (before any data is built) when the upstream source cannot be had
+    session.run("python", "-c", "from adapters.segan_tf.upstream import locate; print('upstream SEGAN:', locate())",
+                env=env)
+    out = Path(os.environ.get("ARH_SEGAN_OUT", ROOT / "out" / "segan-tf"))
+    data = out / "data" / "speech-casey-mp3"
+    session.run("arh", "data", "build", "--source", "default:speech", "--degrade", "casey-mp3", "--seed", "0",
+                "--out", str(data), env=env)
+    backend = "local" if variant == "tf2-compat" else "docker"
+    session.run("arh", "run", "--adapter", "segan-tf", "--dataset", str(data), "--variant", variant,
+                "--backend", backend, "--config", "tiny", "--out", str(out / "runs" / variant), *args, env=env)
+
+
 @nox.session(python=PYTHON, default=False)
 def benchmark(session: nox.Session) -> None:
     """Run every benchmark script and store results under benchmarks/results/."""

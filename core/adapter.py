@@ -120,9 +120,15 @@ class JobContext:
         self._log_file.parent.mkdir(parents=True, exist_ok=True)
         self.resampled: list[str] = []  # notes on resampling, stored in the status file
         self._env = None  # (backend, environment, variant, base request) for host-side adapters
+        self.provenance: dict = {}  # adapter-specific provenance, stored in the status file and run.json
 
     def attach_environment(self, backend, env, variant, request) -> None:
         self._env = (backend, env, variant, request)
+
+    @property
+    def variant(self):
+        """The environment variant a host-side adapter's commands run in (None otherwise)."""
+        return self._env[2] if self._env else None
 
     def env_exec(self, argv: list[str], read_only: list[str] = (), read_write: list[str] = (),
                  network: bool = False, workdir: str | None = None, env: dict | None = None) -> int:

@@ -70,13 +70,14 @@ def execute(job: Job, quiet: bool = False, backend=None, env=None, variant=None,
         else:
             Path(job.output_dir).mkdir(parents=True, exist_ok=True)
             adapter.restore(job, ctx)
-        status.update(state="done", resampling=ctx.resampled)
+        status.update(state="done")
     except KeyboardInterrupt:
         code = EXIT_INTERRUPTED
         status.update(state="interrupted", error="interrupted (rerun the same command to resume)")
     except Exception as e:  # the adapter's own failure: keep the traceback for the user
         code = EXIT_ADAPTER_ERROR
         status.update(state="failed", error=f"{type(e).__name__}: {e}", traceback=traceback.format_exc())
+    status.update(resampling=ctx.resampled, provenance=ctx.provenance)
     status.update(ended=time.time(), seconds=time.monotonic() - t0, peak_memory_mb=peak_memory_mb(),
                   exit_code=code)
     write_json(spath, status)

@@ -175,7 +175,8 @@ class Run:
             raise RunFailed(f"{job.action} of {self.spec.adapter!r} failed ({what}): {err}\n"
                             f"  status: {status_file}\n  log: {req.log_path}")
         self._phase(job.action, peak_memory_mb=status.get("peak_memory_mb"),
-                    job_seconds=status.get("seconds"), resampling=status.get("resampling"))
+                    job_seconds=status.get("seconds"), resampling=status.get("resampling"),
+                    provenance=status.get("provenance") or {})
 
     def _needs_training(self) -> bool:
         if self.spec.checkpoint:

@@ -1,0 +1,1 @@
+"""The original SEGAN (santi-pdp/segan at a pinned commit), run unmodified in its environment."""
