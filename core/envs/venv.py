@@ -21,14 +21,24 @@ from core.paths import arh_home
 
 
 def find_python(version: str) -> str:
-    """An interpreter of ``version`` (e.g. "3.11"): this one if it matches, else ``pythonX.Y`` on PATH."""
+    """An interpreter of ``version`` (e.g. "3.11" or "2.7").
+
+    Looked for in order: this interpreter, ``$ARH_PYTHON_<X>_<Y>`` (e.g.
+    ``ARH_PYTHON_2_7=/usr/bin/python2.7``), ``pythonX.Y`` on PATH, pyenv versions.
+    """
     if f"{sys.version_info.major}.{sys.version_info.minor}" == version:
         return sys.executable
+    env_var = "ARH_PYTHON_" + version.replace(".", "_")
+    if os.environ.get(env_var):
+        return os.environ[env_var]
     exe = shutil.which(f"python{version}")
-    if not exe:
-        raise ArhError(f"venv backend needs Python {version}, which is not on PATH; install it "
-                       f"(e.g. `apt-get install python{version} python{version}-venv`) or use --backend docker")
-    return exe
+    if exe:
+        return exe
+    pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    for candidate in sorted(pyenv.glob(f"{version}.*/bin/python{version}"), reverse=True):
+        return str(candidate)
+    raise ArhError(f"venv backend needs Python {version}, which was not found (set {env_var}=PATH, put "
+                   f"python{version} on PATH, e.g. `apt-get install python{version}`), or use --backend docker")
 
 
 class VenvBackend(Backend):
@@ -40,8 +50,9 @@ class VenvBackend(Backend):
         return arh_home() / "venvs" / environment_key(env, variant.name)
 
     def prepare(self, env: Environment, variant: Variant, quiet: bool = False) -> dict:
-        if variant.docker:
-            raise ArhError(f"environment {env.name!r} variant {variant.name!r} needs Docker; use --backend docker")
+        if variant.extra.get("venv") is False:
+            raise ArhError(f"environment {env.name!r} variant {variant.name!r} cannot be built as a venv "
+                           f"(its framework is not on PyPI); use --backend docker")
         lock = env.lock_path(variant.name)
         if lock is None or not lock.exists():
             raise ArhError(f"environment {env.name!r} variant {variant.name!r} has no lock file; "
@@ -61,9 +72,21 @@ class VenvBackend(Backend):
             print(f"arh: building venv {target.name} from {lock} (once; reused afterwards)", file=sys.stderr)
         log = str(tmp.parent / f"{target.name}.build.log")
         try:
-            subprocess.run([py, "-m", "venv", str(tmp)], check=True, capture_output=True)
+            if variant.python.startswith("2."):
+                # Python 2 has no venv module; virtualenv (20.15 is the last with 2.7 support) does the job
+                probe = subprocess.run([py, "-m", "virtualenv", "--version"], capture_output=True)
+                if probe.returncode != 0:
+                    raise ArhError(f"{py} has no virtualenv; install it with `{py} -m pip install 'virtualenv<20.16'`")
+                subprocess.run([py, "-m", "virtualenv", "-q", str(tmp)], check=True, capture_output=True)
+            else:
+                subprocess.run([py, "-m", "venv", str(tmp)], check=True, capture_output=True)
             pip = [str(self._python(tmp)), "-m", "pip", "install", "--disable-pip-version-check"]
-            rc = run_logged(pip + ["--no-deps", "-r", str(lock)], dict(os.environ), None, log, quiet)
+            pip_env = dict(os.environ)
+            if variant.python.startswith("2."):
+                # old pip ignores modern index configuration files; talk to PyPI directly
+                pip_env.setdefault("PIP_INDEX_URL", "https://pypi.org/simple")
+                pip_env.pop("PIP_CONSTRAINT", None)
+            rc = run_logged(pip + ["--no-deps", "-r", str(lock)], pip_env, None, log, quiet)
             if rc != 0:
                 raise ArhError(f"pip failed installing {lock} into a venv (see {log}); fix the lock file "
                                f"or the network/proxy settings (PIP_INDEX_URL, PIP_CERT), then rerun")
