@@ -5,10 +5,13 @@ Modules are imported only when their adapter is used; none imports a
 framework at module level.
 """
 
+from __future__ import annotations
+
 ADAPTERS: dict[str, str] = {
     "identity": "adapters.baselines.identity:Identity",
     "wiener": "adapters.baselines.wiener:Wiener",
     "bandext": "adapters.baselines.bandwidth:BandExtension",
+    "segan-tf": "adapters.segan_tf.adapter:SeganTF",
     "segan-pt": "adapters.segan_pt.adapter:SeganPT",
     "kim-resnet": "adapters.kim_sr.adapter:KimResNet",
     "kim-drrn": "adapters.kim_sr.adapter:KimDRRN",
