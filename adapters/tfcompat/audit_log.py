@@ -6,7 +6,8 @@ rewrote before running it, or, for Python 2 builtins, places that use one) and
 classic division that floored two ints, or a ``tf.concat`` call read in the
 old argument order). ``rewritten_at`` and ``applied_at`` list up to
 ``MAX_EXAMPLES`` distinct places each, as ``file:line`` (file relative to its
-legacy root). ``audit()`` returns a JSON-able dict the harness stores with a run.
+legacy root). ``audit()`` returns a JSON-able dict the harness stores with a run;
+``python -m adapters.tfcompat`` writes it to ``--audit-json`` or ``$ARH_TFCOMPAT_AUDIT``.
 """
 
 from __future__ import annotations
@@ -20,13 +21,14 @@ from .remedies import REMEDIES
 
 SCHEMA_VERSION = 1
 MAX_EXAMPLES = 10
+ENV_AUDIT = "ARH_TFCOMPAT_AUDIT"
 
 _lock = threading.Lock()
 _rewritten: Dict[str, int] = {}
 _applied: Dict[str, int] = {}
 _examples: Dict[str, List[str]] = {}
 _sites: List[Tuple[str, int]] = []  # site id -> (file, line); ids are baked into rewritten code
-_context: Dict[str, object] = {"roots": [], "disabled": []}
+_context: Dict[str, object] = {"roots": [], "disabled": [], "graph_seed": None}
 
 
 def reset() -> None:
@@ -41,6 +43,12 @@ def set_context(roots: List[str], disabled: List[str]) -> None:
     """Record the legacy roots and disabled remedies of the current activation."""
     _context["roots"] = list(roots)
     _context["disabled"] = sorted(disabled)
+    _context["graph_seed"] = None
+
+
+def set_graph_seed(seed: Optional[int]) -> None:
+    """Record the graph-level seed set from ``$ARH_TFCOMPAT_GRAPH_SEED`` (None: not set)."""
+    _context["graph_seed"] = seed
 
 
 def new_site(where: str, line: int) -> int:
@@ -94,7 +102,7 @@ def relative_to_root(path: str) -> str:
 
 
 def audit() -> dict:
-    """The audit as a JSON-able dict: schema_version, roots, disabled, remedies{name: counts}."""
+    """The audit as a JSON-able dict: schema_version, roots, disabled, graph_seed, remedies{name: counts}."""
     with _lock:
         remedies = {}
         for name, remedy in REMEDIES.items():
@@ -111,6 +119,7 @@ def audit() -> dict:
             "tensorflow": _tf_version(),
             "roots": list(_context["roots"]),  # type: ignore[call-overload]
             "disabled": list(_context["disabled"]),  # type: ignore[call-overload]
+            "graph_seed": _context["graph_seed"],
             "remedies": remedies,
         }
 

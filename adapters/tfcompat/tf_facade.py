@@ -10,6 +10,13 @@ flags, slot-safe optimizers) and forwards everything else to the matching
 ``v1_behavior`` is the one process-wide switch: graph mode cannot be scoped
 to some modules, so the first legacy ``import tensorflow`` calls
 ``tf.compat.v1.disable_v2_behavior()`` (as TF's own migration guide does).
+
+``$ARH_TFCOMPAT_GRAPH_SEED=N`` (opt-in, off by default) sets the graph-level
+seed of the default graph when the facade is built, i.e. before legacy code
+creates any op. Ops without their own seed then get a seed derived from N and
+their creation order, so two processes that build the same graph in the same
+order draw the same random numbers (e.g. SEGAN's unseeded ``tf.random_normal``
+z). Graphs the legacy code makes itself (``tf.Graph()``) are not seeded.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from typing import Any, Dict, FrozenSet, Optional, Sequence
 from . import audit_log as audit
 
 _V2_DISABLED = False
+ENV_GRAPH_SEED = "ARH_TFCOMPAT_GRAPH_SEED"
 CONTRIB_PROVIDED = "tensorflow.contrib.layers (batch_norm, fully_connected, flatten, conv2d, xavier_initializer, ...)"
 
 
@@ -85,6 +93,20 @@ class ContribModule(FacadeModule):
         )
 
 
+def graph_seed_from_env(environ: Optional[Dict[str, str]] = None) -> Optional[int]:
+    """The integer in ``$ARH_TFCOMPAT_GRAPH_SEED``, or None when unset or empty."""
+    import os
+
+    raw = (os.environ if environ is None else environ).get(ENV_GRAPH_SEED, "").strip()
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError("${} must be an integer graph seed, got {!r}; unset it to leave the graph "
+                         "unseeded".format(ENV_GRAPH_SEED, raw)) from None
+
+
 def _tf_version() -> str:
     tf = sys.modules.get("tensorflow")
     return getattr(tf, "__version__", "?")
@@ -103,6 +125,10 @@ class Facade:
             v1.disable_v2_behavior()
             _V2_DISABLED = True
             audit.applied("v1_behavior", place="process: tf.compat.v1.disable_v2_behavior()")
+        seed = graph_seed_from_env()
+        if seed is not None:
+            v1.set_random_seed(seed)
+            audit.set_graph_seed(seed)
         self.disabled = disabled
         top = FacadeModule("tensorflow", v1, "tensorflow", "TensorFlow as TF 0.12 code expects it (tfcompat).")
         top.__dict__["__version__"] = tf.__version__

@@ -1,0 +1,1 @@
+"""segan-pt: SEGAN (Pascual, Bonafonte, Serrà, Interspeech 2017) reimplemented in PyTorch."""
