@@ -47,3 +47,19 @@ class LocalBackend(Backend):
 
     def python(self, env: Environment, variant: Variant) -> list[str]:
         return [sys.executable]
+
+    def run_job(self, job_path, env: Environment, variant: Variant, req) -> int:
+        """Run the job in this process (same interpreter, so no new process is needed).
+
+        A subprocess would cost an interpreter start and the adapter's imports
+        per job. ``ARH_LOCAL_ISOLATE=1`` runs ``python -m adapters JOB`` in a
+        subprocess instead (the job protocol is the same either way).
+        """
+        import os
+
+        if os.environ.get("ARH_LOCAL_ISOLATE", "") not in ("", "0"):
+            return super().run_job(job_path, env, variant, req)
+        from core.job import Job
+        from core.job_exec import execute
+
+        return execute(Job.load(job_path), quiet=req.quiet)
