@@ -53,7 +53,7 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def demo(session: nox.Session) -> None:
-    """Build the default corpus and two degraded datasets, run the baselines, write a report."""
+    """Build the default corpus and three degraded datasets, run the baselines, write a report."""
     install(session, "")
     out = os.environ.get("ARH_DEMO_OUT", str(ROOT / "out" / "demo"))
     session.run("python", "benchmarks/demo.py", "--out", out, *session.posargs)
@@ -92,6 +92,18 @@ def segan_tf(session: nox.Session) -> None:
     backend = "local" if variant == "tf2-compat" else "docker"
     session.run("arh", "run", "--adapter", "segan-tf", "--dataset", str(data), "--variant", variant,
                 "--backend", backend, "--config", "tiny", "--out", str(out / "runs" / variant), *args, env=env)
+
+
+ENVIRONMENTS = sorted(p.parent.name for p in (ROOT / "environments").glob("*/environment.toml"))
+
+
+@nox.session(name="env-build", python=PYTHON, default=False)
+@nox.parametrize("environment", ENVIRONMENTS)
+def env_build(session: nox.Session, environment: str) -> None:
+    """Build an environment's Docker image (args go to `arh env build`, e.g. --variant exact --offline-base)."""
+    install(session, "docker")
+    session.run("arh", "env", "doctor", success_codes=[0, 1])
+    session.run("arh", "env", "build", environment, *session.posargs)
 
 
 @nox.session(python=PYTHON, default=False)

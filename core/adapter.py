@@ -130,6 +130,14 @@ class JobContext:
         """The environment variant a host-side adapter's commands run in (None otherwise)."""
         return self._env[2] if self._env else None
 
+    def harness_path(self, relative: str) -> str:
+        """Path of a harness file as commands in the environment see it (containers mount it elsewhere)."""
+        if self._env is None:
+            from core.paths import repo_root
+
+            return str(repo_root() / relative)
+        return f"{self._env[0].harness_root().rstrip('/')}/{relative}"
+
     def env_exec(self, argv: list[str], read_only: list[str] = (), read_write: list[str] = (),
                  network: bool = False, workdir: str | None = None, env: dict | None = None) -> int:
         """Run ``argv`` in the adapter's environment (``"python"`` first = its interpreter)."""

@@ -67,9 +67,13 @@ class SeganTF(Adapter):
         variant = ctx.variant
         if variant is None:
             raise ArhError("segan-tf must be started by the runner (`arh run --adapter segan-tf ...`)")
+        # the driver is a harness file, and a container sees the harness at another path
+        driver = Path(ctx.harness_path("adapters/segan_tf/driver.py"))
+        if script == DRIVER:
+            script = driver
         if variant.compat_layer:
             return ["python", "-m", "adapters.tfcompat", "--legacy-root", str(src),
-                    "--legacy-root", str(DRIVER.parent), str(script)]
+                    "--legacy-root", str(driver.parent), str(script)]
         return ["python", str(script)]
 
     def _exec(self, ctx: JobContext, argv: list[str], src: Path, work: Path, what: str, extra_rw=()) -> None:

@@ -52,6 +52,10 @@ class Backend(abc.ABC):
     def python(self, env: Environment, variant: Variant) -> list[str]:
         """The command prefix that starts the environment's interpreter."""
 
+    def harness_root(self) -> str:
+        """Where the harness checkout is seen by commands this backend runs."""
+        return str(repo_root())
+
     def exec(self, argv: list[str], env: Environment, variant: Variant, req: ExecRequest) -> int:
         """Run ``argv`` (``"python"`` first means the environment's interpreter); return the exit code."""
         cmd = list(argv)

@@ -421,6 +421,9 @@ class DockerBackend(Backend):
 
     name = "docker"
 
+    def harness_root(self) -> str:
+        return CONTAINER_SRC
+
     def __init__(self, cpus: float | str | None = None, memory: str | None = None, auto_build: bool | None = None,
                  offline_base: bool | None = None):
         self.cpus = float(cpus or os.environ.get("ARH_DOCKER_CPUS") or 0) or None
