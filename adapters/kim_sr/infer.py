@@ -29,7 +29,7 @@ def restore_signal(model, x: np.ndarray, chunk: int, batch: int, device) -> np.n
                 group = indices[b:b + batch]
                 xb = np.stack([x[spans[i][0]:spans[i][1]] for i in group])
                 out = model(torch.from_numpy(xb)[:, None, :].to(device))[:, 0, :].float().cpu().numpy()
-                for row, i in zip(out, group):
+                for row, i in zip(out, group, strict=True):
                     lo, _, keep_from, keep_to = spans[i]
                     y[lo + keep_from:lo + keep_to] = row[keep_from:keep_to]
     return y

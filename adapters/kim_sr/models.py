@@ -160,7 +160,7 @@ class KimProposed(nn.Module):
         maps = [unit(h0) for unit in self.levels[0]]
         maps = [maps[i] + maps[i + 1] for i in range(0, len(maps), 2)]
         for level in self.levels[1:]:
-            maps = [unit(m) for unit, m in zip(level, maps)]
+            maps = [unit(m) for unit, m in zip(level, maps, strict=True)]
             maps = [maps[i] + maps[i + 1] for i in range(0, len(maps), 2)]
         return x + self.exit(self.final(maps[0]))
 

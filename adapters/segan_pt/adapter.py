@@ -20,6 +20,9 @@ NAME = "segan-pt"
 MODEL_KEYS = ("canvas", "g_enc_depths", "d_fmaps", "kwidth", "g_nl", "bias_downconv", "bias_deconv",
               "bias_d_conv", "preemph", "input_scale")
 
+# oneDNN gave wrong, run-to-run different results for SEGAN's widest layers (see torch_common.device).
+ONEDNN = False
+
 SEGAN_DEPTHS = [16, 32, 32, 64, 64, 128, 128, 256, 256, 512, 1024]
 
 DEFAULT = {
@@ -143,7 +146,7 @@ class SeganPT(Adapter):
         from adapters.torch_common.loop import LoopSettings, run_training
 
         cfg = self.resolve_config(job)
-        device = setup_torch(job.device)
+        device = setup_torch(job.device, onednn=ONEDNN)
         training = SeganTraining(ctx, job, cfg, device, self.name)
         counts = {"generator": count_params(training.G), "discriminator": count_params(training.D)}
         record_device(ctx, device, "train", {"params": counts})
@@ -183,7 +186,7 @@ class SeganPT(Adapter):
         from adapters.torch_common.device import record_device, setup_torch
 
         cfg = self.resolve_config(job)
-        device = setup_torch(job.device)
+        device = setup_torch(job.device, onednn=ONEDNN)
         G, eff, ck = self.load_generator(ctx, cfg, device)
         record_device(ctx, device, "restore", {"checkpoint": ck.path.name, "checkpoint_step": ck.step,
                                                "generator_params": count_params(G), "z_mode": eff["z_mode"]})

@@ -136,7 +136,7 @@ class Generator(nn.Module):
             raise ValueError(f"generator input length {x.shape[-1]} is not a multiple of {2 ** self.num_layers}")
         skips = []
         h = x
-        for i, (conv, act) in enumerate(zip(self.enc, self.enc_act)):
+        for i, (conv, act) in enumerate(zip(self.enc, self.enc_act, strict=True)):
             h = conv(h)
             if i < self.num_layers - 1:
                 skips.append(h)  # upstream stores the skip before the activation

@@ -79,7 +79,9 @@ class SeganTF(Adapter):
     def _exec(self, ctx: JobContext, argv: list[str], src: Path, work: Path, what: str, extra_rw=()) -> None:
         audit = Path(ctx.run_dir) / f"tfcompat_audit_{ctx.job.action}_{what}.json"
         env = {"PYTHONDONTWRITEBYTECODE": "1", "TF_CPP_MIN_LOG_LEVEL": "2", "ARH_TFCOMPAT_AUDIT": str(audit),
-               "PYTHONUNBUFFERED": "1"}
+               "PYTHONUNBUFFERED": "1",
+               # graph-level seed (compat variants): makes upstream's own unseeded z repeatable per run seed
+               "ARH_TFCOMPAT_GRAPH_SEED": str(ctx.job.seed)}
         ctx.log(f"segan-tf: running {what} in {ctx.variant.name}: {' '.join(argv[:8])} ...")
         code = ctx.env_exec(argv, read_only=[str(src)], read_write=[str(work), *extra_rw], workdir=str(work),
                             env=env)

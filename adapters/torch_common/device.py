@@ -53,28 +53,34 @@ def apply_thread_setting() -> int:
     return torch.get_num_threads()
 
 
-def apply_onednn_setting() -> bool:
-    """Switch torch's oneDNN (mkldnn) CPU convolutions off unless ``ARH_TORCH_ONEDNN=1``; returns the state.
+def apply_onednn_setting(default: bool = True) -> bool:
+    """Switch torch's oneDNN (mkldnn) CPU kernels on or off; returns the state in use.
 
-    Measured with torch 2.11.0 on a 2-thread AVX-512 host: oneDNN forward and
-    backward convolutions with many channels (e.g. SEGAN's 2048 -> 512
-    transposed convolution, 512 -> 1024 convolution) returned different, wrong
-    values from run to run (errors up to ~9 on unit-scale outputs), and were
-    slower than torch's native kernels, which are exact and repeatable.
+    ``ARH_TORCH_ONEDNN=0|1`` overrides ``default``. Why an adapter may default
+    to off: with torch 2.11.0 on a 2-thread AVX-512 host, oneDNN forward and
+    backward convolutions with many channels and few time steps (SEGAN's
+    2048 -> 512 transposed convolution over 8 steps, 512 -> 1024 convolution
+    over 16) returned different, wrong values from run to run (errors up to ~9
+    on unit-scale outputs), and torch's native kernels were faster for those
+    shapes. For 64-channel convolutions over thousands of steps (kim-*) oneDNN
+    was repeatable, accurate and 10x faster than the native kernels.
     """
     import torch
 
-    enabled = os.environ.get("ARH_TORCH_ONEDNN", "").strip() == "1"
+    value = os.environ.get("ARH_TORCH_ONEDNN", "").strip()
+    if value not in ("", "0", "1"):
+        raise ArhError(f"ARH_TORCH_ONEDNN is {value!r}; expected 0 or 1")
+    enabled = default if value == "" else value == "1"
     torch.backends.mkldnn.enabled = enabled
     return enabled
 
 
-def setup_torch(requested: str | None):
+def setup_torch(requested: str | None, onednn: bool = True):
     """Everything a torch job does first: thread count, oneDNN choice, device, deterministic kernels."""
     from adapters.torch_common.seeding import set_determinism
 
     apply_thread_setting()
-    apply_onednn_setting()
+    apply_onednn_setting(onednn)
     device = resolve_device(requested)
     set_determinism(device)
     return device

@@ -15,8 +15,12 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from adapters.torch_common.checkpoint import (apply_checkpoint, checkpoint_exists, load_checkpoint,
-                                              save_checkpoint)
+from adapters.torch_common.checkpoint import (
+    apply_checkpoint,
+    checkpoint_exists,
+    load_checkpoint,
+    save_checkpoint,
+)
 from adapters.torch_common.config import model_config_mismatch
 from core.errors import ArhError
 from core.progress import Progress

@@ -14,7 +14,7 @@ import json
 import sys
 
 
-class Flags(object):
+class Flags:
     def __init__(self, values):
         for k, v in values.items():
             setattr(self, k, v)
@@ -34,11 +34,13 @@ def main(argv=None):
         flags = Flags(json.load(f))
     devices = device_lib.list_local_devices()
     names = [d.name for d in devices if len(devices) == 1 or "cpu" not in d.name]
-    with tf.Session() as sess:
+    config = tf.ConfigProto()
+    config.allow_soft_placement = True  # upstream pins variables to GPU 0, as main.py allows
+    with tf.Session(config=config) as sess:
         model = SEGAN(sess, flags, names)
         sess.run(tf.global_variables_initializer())
         model.save(flags.save_path, 0)
-    print("saved {}/SEGAN-0".format(flags.save_path))
+    print(f"saved {flags.save_path}/SEGAN-0")
     return 0
 
 

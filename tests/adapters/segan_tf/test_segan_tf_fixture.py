@@ -11,7 +11,7 @@ import pytest
 import soundfile as sf
 
 pytest.importorskip("tensorflow")
-pytestmark = pytest.mark.tf
+pytestmark = [pytest.mark.tf, pytest.mark.slow]
 
 ITEMS_TEST = ("spk0/utt00", "spk1/utt02")
 ITEMS_TRAIN = ("spk0/utt01", "spk1/utt03")
