@@ -137,7 +137,7 @@ def segan_pt_rtf(ckpt: Path, meta: dict, jobs: list, seconds: float) -> dict:
     return {"seconds": dt, "rtf": seconds / dt, "threads": __import__("torch").get_num_threads()}
 
 
-STEP = re.compile(r"time/batch = ([\d.]+)")
+STEP = re.compile(r", time/batch = ([\d.]+)")  # not the running mean "mtime/batch"
 
 
 def train_steps(py: list[str], src: Path, compat: bool, tmp: Path, meta: dict) -> dict:

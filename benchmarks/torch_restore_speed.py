@@ -7,47 +7,43 @@ initialised weights (speed does not depend on the values), through the same
 inference code the adapters use; the best of ``--repeats`` timed runs after one
 warm-up counts. Runs on the CPU, and on CUDA too when a GPU is visible.
 
-    python benchmarks/torch_restore_speed.py [--seconds 20] [--repeats 2] [--out FILE]
+    python benchmarks/torch_restore_speed.py [--seconds 20] [--repeats 2] [--models segan-pt,kim-drrn]
 
-Writes ``benchmarks/results/torch_restore_speed.json`` by default.
+Writes ``benchmarks/results/torch_restore_speed.json`` (via ``benchmarks.bench_record``).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import platform
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-SCHEMA_VERSION = 1
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.bench_record import save  # noqa: E402
+
 MODELS = ("segan-pt", "kim-resnet", "kim-drrn", "kim-proposed")
-
-
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def build(name: str, device):
     """(restore function x -> y, native rate, parameter counts) for one model at its default size."""
     import torch
 
+    from adapters.torch_common.device import apply_onednn_setting
     from core.adapter import load_adapter
 
     cls = load_adapter(name)
     cfg = cls.config("default")
     torch.manual_seed(0)
     if name == "segan-pt":
+        from adapters.segan_pt.adapter import ONEDNN
         from adapters.segan_pt.infer import restore_signal
+
+        apply_onednn_setting(ONEDNN)
         from adapters.segan_pt.model import build_generator
 
         G = build_generator(cfg).to(device).eval()
@@ -56,6 +52,8 @@ def build(name: str, device):
         return (lambda x: restore_signal(G, x, cfg, rng, device)), cls.sample_rate, params
     from adapters.kim_sr.infer import restore_signal
     from adapters.kim_sr.models import build_model
+
+    apply_onednn_setting(True)
 
     model = build_model(cls.arch, cfg).to(device).eval()
     params = {"total": sum(p.numel() for p in model.parameters())}
@@ -79,8 +77,8 @@ def measure(name: str, device, seconds: float, repeats: int) -> dict:
         walls.append(time.perf_counter() - t0)
         assert y.shape == x.shape and np.isfinite(y).all()
     best = min(walls)
-    return {"params": params, "sample_rate": rate, "audio_seconds": seconds, "wall_seconds": walls,
-            "rtf": round(seconds / best, 3)}
+    return {"params": params, "sample_rate": rate, "onednn": bool(torch.backends.mkldnn.enabled),
+            "audio_seconds": seconds, "wall_seconds": walls, "rtf": round(seconds / best, 3)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,16 +86,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seconds", type=float, default=20.0)
     ap.add_argument("--repeats", type=int, default=2)
     ap.add_argument("--models", default=",".join(MODELS))
-    ap.add_argument("--out", default=str(Path(__file__).resolve().parent / "results" / "torch_restore_speed.json"))
     args = ap.parse_args(argv)
 
     import torch
 
-    from adapters.torch_common.device import apply_onednn_setting, apply_thread_setting
-    from core.atomic import write_json
-
+    from adapters.torch_common.device import apply_thread_setting
+    load = list(os.getloadavg())
     threads = apply_thread_setting()
-    onednn = apply_onednn_setting()
     devices = [torch.device("cpu")] + ([torch.device("cuda")] if torch.cuda.is_available() else [])
     runs = []
     for device in devices:
@@ -110,15 +105,14 @@ def main(argv: list[str] | None = None) -> int:
         if device.type == "cuda":
             entry["gpu"] = torch.cuda.get_device_name(0)
         runs.append(entry)
-    result = {
-        "schema_version": SCHEMA_VERSION, "benchmark": "torch_restore_speed", "time": time.time(),
-        "host": platform.node(), "cpu": cpu_name(), "cpu_count": os.cpu_count(), "cpu_threads": threads,
-        "load_average_at_start": list(os.getloadavg()), "onednn": onednn, "python": platform.python_version(),
-        "torch": torch.__version__, "torch_cuda": torch.version.cuda, "seconds": args.seconds,
-        "repeats": args.repeats, "weights": "random init (default configs)", "runs": runs,
+    figures = {
+        "cpu_threads": threads,
+        "load_average_at_start": load, "torch": torch.__version__,
+        "torch_cuda": torch.version.cuda, "seconds": args.seconds, "repeats": args.repeats,
+        "weights": "random init (default configs)", "runs": runs,
     }
-    write_json(args.out, result)
-    print(f"wrote {args.out}", file=sys.stderr)
+    path = save("torch_restore_speed", figures, packages=("numpy", "scipy", "torch", "torchaudio"))
+    print(f"wrote {path}", file=sys.stderr)
     return 0
 
 

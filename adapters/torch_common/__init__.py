@@ -1,6 +1,6 @@
-"""Helpers shared by the PyTorch adapters (segan-pt, kim-*): device choice, seeding,
+"""Helpers shared by the PyTorch adapters (segan-pt, kim-*): device and CPU-kernel setup, seeding,
 checkpoints, windowing, batching, configuration checks and the training loop.
 
-Modules here import torch only inside functions, except ``loop``, ``checkpoint``
-and ``seeding``, which are only imported from ``train``/``restore`` code paths.
+No module here imports torch at module level; torch is imported inside the
+functions that need it, so adapter modules can import these helpers cheaply.
 """

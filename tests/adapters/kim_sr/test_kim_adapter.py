@@ -116,7 +116,6 @@ def test_unknown_key_and_device(tmp_path, kim_dataset, make_job):
         _run(job)
 
 
-@pytest.mark.slow  # two job subprocesses, each importing torch
 def test_arh_run_cli_trains_restores_and_scores(tmp_path, kim_dataset):
     from core.cli import main
 

@@ -111,7 +111,6 @@ def test_config_errors_are_clear(tmp_path, segan_dataset, make_job):
         _run(make_job(tmp_path, segan_dataset, "segan-pt", "train", _cfg(canvas=8192, hop=4096)))
 
 
-@pytest.mark.slow  # two job subprocesses, each importing torch
 def test_arh_run_cli_trains_restores_and_scores(tmp_path, segan_dataset):
     from core.cli import main
 

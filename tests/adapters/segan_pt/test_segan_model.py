@@ -8,8 +8,15 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from adapters.segan_pt.adapter import SeganPT  # noqa: E402
-from adapters.segan_pt.model import (DeConv, DownConv, Generator, PReLU, build_discriminator,  # noqa: E402
-                                     build_generator, tf_same_padding)
+from adapters.segan_pt.model import (  # noqa: E402
+    DeConv,
+    DownConv,
+    Generator,
+    PReLU,
+    build_discriminator,
+    build_generator,
+    tf_same_padding,
+)
 from adapters.segan_pt.tf_rmsprop import TFRMSprop  # noqa: E402
 
 SMALL = {"canvas": 1024, "g_enc_depths": [4, 8, 8, 16], "d_fmaps": [4, 8, 8, 16]}

@@ -9,8 +9,12 @@ torch = pytest.importorskip("torch")
 
 from adapters.segan_pt.adapter import SeganPT  # noqa: E402
 from adapters.segan_pt.model import build_discriminator, build_generator  # noqa: E402
-from adapters.segan_pt.port import (config_from_tf, convert_tf_checkpoint, save_ported_checkpoint,  # noqa: E402
-                                    segan_tf_variable_map)
+from adapters.segan_pt.port import (  # noqa: E402
+    config_from_tf,
+    convert_tf_checkpoint,
+    save_ported_checkpoint,
+    segan_tf_variable_map,
+)
 from core.errors import ArhError  # noqa: E402
 
 SMALL = {"canvas": 1024, "g_enc_depths": [4, 8, 8, 16], "d_fmaps": [4, 8, 8, 16]}

@@ -201,3 +201,27 @@ def test_torch_cpu_image_imports_torch(engine, tmp_path):
                                 env, v, ExecRequest(quiet=True, log_path=str(log)))
     assert code == 0, log.read_text()
     assert log.read_text().split()[-1] == "2.0"
+
+
+@pytest.mark.skipif(os.environ.get("ARH_TEST_TORCH_IMAGE") != "1",
+                    reason="torch image build is opt-in (ARH_TEST_TORCH_IMAGE=1): several GB of CUDA wheels")
+def test_segan_pt_restore_docker_matches_local(engine, tmp_path):
+    """The same segan-pt checkpoint restores the same files through `local` and `docker` (<= 1e-5 on CPU)."""
+    pytest.importorskip("torch")
+    from core.audio_io import read_audio
+    from core.runner.run import RunSpec, run
+    from tests.core.runner.conftest import make_dataset
+
+    need_image(engine, "torch", "cpu")
+    ds = make_dataset(tmp_path / "ds", n=6, seconds=1.0)
+    common = dict(adapter="segan-pt", dataset=str(ds), config="tiny", metrics=("snr",), quiet=True, device="cpu")
+    run(RunSpec(out=str(tmp_path / "trained"), backend="local", **common))
+    ckpt = str(tmp_path / "trained" / "checkpoint")
+    for name in ("local", "docker"):
+        run(RunSpec(out=str(tmp_path / name), backend=name, checkpoint=ckpt, **common))
+    files = sorted((tmp_path / "local" / "outputs").rglob("*.wav"))
+    assert len(files) == 3
+    for f in files:
+        a, _ = read_audio(f)
+        b, _ = read_audio(tmp_path / "docker" / "outputs" / f.relative_to(tmp_path / "local" / "outputs"))
+        assert np.max(np.abs(a - b)) <= 1e-5
