@@ -121,20 +121,49 @@ def main() -> int:
 
 
 def segan_pt_rtf(ckpt: Path, meta: dict, jobs: list, seconds: float) -> dict:
-    """segan-pt restore speed with the upstream weights ported (same files, z = 0)."""
-    import torch  # noqa: F401
+    """segan-pt restore speed with the upstream weights ported (same files, z = 0), and its parity.
 
-    from adapters.segan_pt.port import load_tf_checkpoint_vars, ported_generator
+    The checkpoint's variables are read by ``$ARH_TF_PYTHON`` (else the
+    tf2-compat venv's Python), converted and saved as a segan-pt checkpoint
+    (not timed); timed: loading that checkpoint, then restoring every file as
+    the segan-pt adapter does (``input_scale = upstream_int16``, z = 0). Each
+    output is compared with the driver's (also z = 0) for the same file.
+    """
+    import torch
 
-    gen, cfg = ported_generator(load_tf_checkpoint_vars(ckpt / meta["weights"]), meta["flags"])
-    from adapters.segan_pt.infer import enhance
+    from adapters.segan_pt.adapter import SeganPT
+    from adapters.segan_pt.infer import restore_signal
+    from adapters.segan_pt.model import build_generator
+    from adapters.segan_pt.port_checkpoint import port_tf_checkpoint
+    from adapters.torch_common.checkpoint import load_checkpoint
+    from adapters.torch_common.device import setup_torch
 
+    tf_python = os.environ.get("ARH_TF_PYTHON") or env_python("tf2-compat")[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        port_tf_checkpoint(ckpt / meta["weights"], Path(tmp) / "ported", python=tf_python, generator_only=True)
+        port_s = time.perf_counter() - t0
+        device = setup_torch("cpu", onednn=False)
+        t0 = time.perf_counter()
+        ck = load_checkpoint(Path(tmp) / "ported", "best")
+        cfg = SeganPT.config(ck.config, {"z_mode": "zeros"})
+        gen = build_generator(cfg)
+        gen.load_state_dict(ck.module_state("G"), strict=True)
+        gen.eval()
+        load_s = time.perf_counter() - t0
+    worst = 0.0
     t0 = time.perf_counter()
+    outputs = []
     for inp, _, _ in jobs:
         x, _ = read_audio(inp)
-        enhance(gen, x, cfg, z="zeros")
+        outputs.append(restore_signal(gen, x, cfg, None, device))
     dt = time.perf_counter() - t0
-    return {"seconds": dt, "rtf": seconds / dt, "threads": __import__("torch").get_num_threads()}
+    for y, (_, drv_out, _) in zip(outputs, jobs, strict=True):
+        ref, _ = read_audio(drv_out)
+        worst = max(worst, float(np.abs(y - ref).max()))
+    return {"seconds": dt, "rtf": seconds / dt, "load_s": load_s, "rtf_with_load": seconds / (dt + load_s),
+            "port_s": port_s, "threads": torch.get_num_threads(), "onednn": False,
+            "input_scale": cfg["input_scale"], "z": "zeros", "max_abs_diff_vs_driver": worst}
 
 
 STEP = re.compile(r", time/batch = ([\d.]+)")  # not the running mean "mtime/batch"

@@ -46,7 +46,8 @@ def audio_info(path: str | Path) -> tuple[int, int, int]:
 def write_wav(path: str | Path, x: np.ndarray, sr: int, subtype: str = "FLOAT") -> None:
     """Write ``x`` (shape ``(n,)`` or ``(n, ch)``) as WAV atomically.
 
-    ``subtype`` is a soundfile subtype: ``FLOAT`` (32-bit float) or ``PCM_16``.
+    ``subtype`` is a soundfile subtype: ``FLOAT`` (32-bit float) or ``PCM_16``
+    (samples rounded to the nearest integer of ``x * 32768``, clipped).
     Float files are written byte-reproducibly (libsndfile stamps the time into
     a PEAK chunk, so it is not used for them).
     """
@@ -59,5 +60,9 @@ def write_wav(path: str | Path, x: np.ndarray, sr: int, subtype: str = "FLOAT") 
         with atomic_path(path) as tmp:
             tmp.write_bytes(float_wav_bytes(x, sr))
         return
+    if subtype == "PCM_16":
+        # round to nearest on the v / 32768 scale ourselves: libsndfile's float->int conversion
+        # truncates, and readers (e.g. upstream SEGAN) must see the same integers as our resampling
+        x = np.clip(np.round(x.astype(np.float64) * 32768.0), -32768, 32767).astype(np.int16)
     with atomic_path(path) as tmp:
         sf.write(str(tmp), x, int(sr), subtype=subtype, format="WAV")
