@@ -70,12 +70,20 @@ def main() -> int:
     ap.add_argument("--files", type=int, default=20)
     ap.add_argument("--variant", default="tf2-compat")
     ap.add_argument("--skip-train", action="store_true")
+    ap.add_argument("--only-train", action="store_true",
+                    help="only the training-step figures (written to segan_tf_train_step.json)")
     args = ap.parse_args()
     src = locate()
     ckpt = Path(args.checkpoint).resolve()
     meta = json.loads((ckpt / "arh_segan.json").read_text())
     compat = args.variant != "exact"
     py = env_python(args.variant)
+    if args.only_train:
+        with tempfile.TemporaryDirectory() as tmp:
+            figures = {"variant": args.variant, "upstream": str(src),
+                       "train_step": train_steps(py, src, compat, Path(tmp), meta)}
+        print(f"written to {save('segan_tf_train_step', figures)}")
+        return 0
     from core.datasets.manifest import read_manifest
 
     items = sorted(read_manifest(args.dataset), key=lambda it: (it.split != "test", it.id))[: args.files]
