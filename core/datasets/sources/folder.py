@@ -8,6 +8,7 @@ name order) is kept. Whether a file decodes is checked when the item is built.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from core.audio_io import AUDIO_EXTENSIONS
@@ -16,14 +17,21 @@ from core.errors import ArhError
 
 
 def audio_files(root: Path) -> list[Path]:
-    """Audio files under ``root`` (recursive, sorted by relative path, hidden entries skipped)."""
+    """Audio files under ``root`` (recursive, following symlinked folders once, sorted by relative
+    path, hidden entries skipped)."""
     out = []
-    for p in root.rglob("*"):
-        rel = p.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts):
+    seen: set[str] = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        real = os.path.realpath(dirpath)
+        if real in seen:  # a link cycle, or one folder reached twice
+            dirnames[:] = []
             continue
-        if p.suffix.lower() in AUDIO_EXTENSIONS and p.is_file():
-            out.append(p)
+        seen.add(real)
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for name in filenames:
+            p = Path(dirpath) / name
+            if not name.startswith(".") and p.suffix.lower() in AUDIO_EXTENSIONS and p.is_file():
+                out.append(p)
     return sorted(out, key=lambda p: p.relative_to(root).as_posix())
 
 

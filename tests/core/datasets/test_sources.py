@@ -74,3 +74,14 @@ def test_rawitem_load_reports_bad_file(tmp_path):
     p.write_bytes(b"")
     with pytest.raises(AudioError, match="empty"):
         RawItem("x", str(p), "folder", "x.wav").load()
+
+
+def test_folder_follows_symlinked_folders_once(tmp_path, make_wav):
+    real = tmp_path / "real"
+    make_wav(real / "a.wav")
+    root = tmp_path / "src"
+    root.mkdir()
+    (root / "linked").symlink_to(real, target_is_directory=True)
+    (real / "loop").symlink_to(real, target_is_directory=True)  # a cycle must not loop forever
+    ids = [it.id for it in FolderSource(root).scan().items]
+    assert ids == ["linked/a"]
