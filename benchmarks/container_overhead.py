@@ -14,6 +14,7 @@ Writes ``benchmarks/results/container_overhead.json``.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -88,7 +89,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--adapter", default=None, help="default: segan-pt with --checkpoint, else wiener")
     p.add_argument("--checkpoint", default=None)
+    p.add_argument("--local-in-process", action="store_true",
+                   help="let the local side run in-process (warm imports); default: a fresh interpreter per "
+                        "job on both sides, so only the container itself is measured")
     args = p.parse_args(argv)
+    if not args.local_in_process:
+        os.environ["ARH_LOCAL_ISOLATE"] = "1"
     adapter = args.adapter or ("segan-pt" if "segan-pt" in adapter_table() and args.checkpoint else "wiener")
     env = load_environment(load_adapter(adapter).environment)
     variant = env.variant()
@@ -112,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
                "repeats": args.repeats, "seconds": times, "median_seconds": med,
                "docker_overhead_percent": round(overhead, 2), "target_percent": TARGET_PERCENT,
                "within_target": overhead <= TARGET_PERCENT, "outputs_identical": same,
+               "local_mode": "in-process" if args.local_in_process else "subprocess (python -m adapters JOB)",
                "image": prov["image"], "image_id": prov["image_id"], "image_sizes_mb": image_sizes()}
     path = save("container_overhead", figures)
     print(f"{adapter} on {args.files} files: local {med['local']:.2f} s, docker {med['docker']:.2f} s "
