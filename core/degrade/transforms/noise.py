@@ -21,6 +21,8 @@ _LEVEL = Param("level", "float", None, "noise RMS in dBFS (RMS 1.0 = 0 dBFS); th
 
 _FILES: dict[tuple, np.ndarray] = {}
 
+BABBLE_TALKERS = 6  # voices in babble when `talkers` is not given
+
 
 def load_noise_file(path: str, sr: int) -> np.ndarray:
     """A noise recording as mono float32 at ``sr`` Hz (soxr HQ if needed), cached per file and rate."""
@@ -51,7 +53,7 @@ def _validate_noise(kw: dict) -> None:
     _SNR,
     _LEVEL,
     Param("file", "path", None, "noise recording for kind=file (looped from a random offset)"),
-    Param("talkers", "int", 6, "number of voices for kind=babble", low=1, high=100),
+    Param("talkers", "int", None, "number of voices for kind=babble (unset: 6)", low=1, high=100),
     validate=_validate_noise,
 )
 def noise(x, sr, rng, *, kind, snr, level, file, talkers):
@@ -69,7 +71,7 @@ def noise(x, sr, rng, *, kind, snr, level, file, talkers):
     elif kind == "brown":
         v = noise_gen.brown(n, rng)
     elif kind == "babble":
-        v = noise_gen.babble(n, sr, rng, talkers=talkers)
+        v = noise_gen.babble(n, sr, rng, talkers=talkers or BABBLE_TALKERS)
     elif kind == "hum":
         v = noise_gen.hum(n, sr)
     elif kind == "crackle":
