@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from typing import ClassVar
 
-from adapters.torch_common.config import check_config, model_config_mismatch
+from adapters.torch_common.config import check_config
 from core.adapter import Adapter
 from core.errors import ArhError
 from core.progress import Progress
@@ -114,21 +114,9 @@ class KimSR(Adapter):
     def load_model(self, ctx, cfg: dict, device):
         """The network from the job's checkpoint folder (``best``, else ``latest``)."""
         from adapters.kim_sr.models import build_model
-        from adapters.torch_common.checkpoint import checkpoint_exists, load_checkpoint
+        from adapters.torch_common.checkpoint import load_job_checkpoint
 
-        ckdir = ctx.checkpoint_dir()
-        which = cfg["checkpoint"]
-        if which == "best" and not checkpoint_exists(ckdir, "best") and checkpoint_exists(ckdir, "latest"):
-            ctx.log(f"{self.name}: no 'best' checkpoint in {ckdir}; using 'latest'")
-            which = "latest"
-        ck = load_checkpoint(ckdir, which)
-        if ck.record.get("adapter") not in (None, self.name):
-            raise ArhError(f"checkpoint {ck.path} was written by {ck.record.get('adapter')!r}, not {self.name!r}; "
-                           "point the job at this adapter's checkpoint folder")
-        diff = model_config_mismatch(ck.config, cfg, self.model_keys())
-        if diff:
-            ctx.log(f"{self.name}: using the checkpoint's settings for {sorted(diff)} (the job config differs)")
-        eff = {**cfg, **{k: ck.config[k] for k in self.model_keys() if k in ck.config}}
+        ck, eff = load_job_checkpoint(ctx, self.name, cfg, self.model_keys(), expect_adapter=True)
         model = build_model(self.arch, eff)
         model.load_state_dict(ck.module_state("model"), strict=True)
         ctx.log(f"{self.name}: loaded {ck.path.name} (step {ck.step})")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from adapters.torch_common.config import check_config, model_config_mismatch
+from adapters.torch_common.config import check_config
 from core.adapter import Adapter
 from core.errors import ArhError
 from core.hashing import rng_for
@@ -170,18 +170,9 @@ class SeganPT(Adapter):
     def load_generator(self, ctx, cfg: dict, device):
         """G from the job's checkpoint folder (``best``, else ``latest``) and the effective config."""
         from adapters.segan_pt.model import build_generator
-        from adapters.torch_common.checkpoint import checkpoint_exists, load_checkpoint
+        from adapters.torch_common.checkpoint import load_job_checkpoint
 
-        ckdir = ctx.checkpoint_dir()
-        which = cfg["checkpoint"]
-        if which == "best" and not checkpoint_exists(ckdir, "best") and checkpoint_exists(ckdir, "latest"):
-            ctx.log(f"{self.name}: no 'best' checkpoint in {ckdir}; using 'latest'")
-            which = "latest"
-        ck = load_checkpoint(ckdir, which)
-        diff = model_config_mismatch(ck.config, cfg, MODEL_KEYS)
-        if diff:
-            ctx.log(f"{self.name}: using the checkpoint's settings for {sorted(diff)} (the job config differs)")
-        eff = {**cfg, **{k: ck.config[k] for k in MODEL_KEYS if k in ck.config}}
+        ck, eff = load_job_checkpoint(ctx, self.name, cfg, MODEL_KEYS)
         G = build_generator(eff)
         G.load_state_dict(ck.module_state("G"), strict=True)
         ctx.log(f"{self.name}: loaded {ck.path.name} (step {ck.step})")

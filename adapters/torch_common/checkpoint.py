@@ -171,3 +171,28 @@ def apply_checkpoint(ck: Checkpoint, *, modules: dict, optimizers: dict | None =
         gen.set_state(ck.tensors[key])
     if optimizers and "rng.torch_global" in ck.tensors:
         torch.set_rng_state(ck.tensors["rng.torch_global"])
+
+
+def load_job_checkpoint(ctx, adapter_name: str, cfg: dict, model_keys: tuple[str, ...],
+                        expect_adapter: bool = False) -> tuple[Checkpoint, dict]:
+    """The checkpoint a restore job names (``cfg["checkpoint"]``: ``best``, falling back to ``latest``)
+    and the effective config: the job's, with the checkpoint's values for ``model_keys``.
+
+    With ``expect_adapter``, a checkpoint recorded as written by another adapter is an error.
+    """
+    from adapters.torch_common.config import model_config_mismatch
+    from core.errors import ArhError
+
+    ckdir = ctx.checkpoint_dir()
+    which = cfg["checkpoint"]
+    if which == "best" and not checkpoint_exists(ckdir, "best") and checkpoint_exists(ckdir, "latest"):
+        ctx.log(f"{adapter_name}: no 'best' checkpoint in {ckdir}; using 'latest'")
+        which = "latest"
+    ck = load_checkpoint(ckdir, which)
+    if expect_adapter and ck.record.get("adapter") not in (None, adapter_name):
+        raise ArhError(f"checkpoint {ck.path} was written by {ck.record.get('adapter')!r}, not {adapter_name!r}; "
+                       "point the job at this adapter's checkpoint folder")
+    diff = model_config_mismatch(ck.config, cfg, model_keys)
+    if diff:
+        ctx.log(f"{adapter_name}: using the checkpoint's settings for {sorted(diff)} (the job config differs)")
+    return ck, {**cfg, **{k: ck.config[k] for k in model_keys if k in ck.config}}
